@@ -10,7 +10,6 @@ STAMP := $(VENV)/.installed
 TEST_BUILD := _build/test
 NPM_PREFIX := .cache/npm
 MATHJAX := $(NPM_PREFIX)/node_modules/mathjax/es5/tex-mml-chtml.js
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -29,14 +28,14 @@ book: $(STAMP)  ## build the HTML book into _build/html (executes changed notebo
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 test: $(STAMP) browser-deps  ## every test: package, sources, clean build, built pages, browser, git install
-	$(BIN)/python -m pytest code/tests tests/sources
+	MPLBACKEND=Agg $(BIN)/python -m pytest code/tests tests/sources
 	rm -rf $(TEST_BUILD)
 	$(BIN)/jupyter-book build . --path-output $(TEST_BUILD) -W -n --keep-going
 	BOOK_BUILD=$(TEST_BUILD)/_build MATHJAX_DIR=$(NPM_PREFIX)/node_modules/mathjax \
 		$(BIN)/python -m pytest tests/built tests/browser tests/install
 
 test-fast: $(STAMP)  ## only the tests that need no build (seconds)
-	$(BIN)/python -m pytest code/tests tests/sources
+	MPLBACKEND=Agg $(BIN)/python -m pytest code/tests tests/sources
 
 browser-deps:  ## Debian chromium and MathJax (npm) for the browser test
 	@command -v chromium >/dev/null || { \

@@ -34,7 +34,7 @@ def test_colab_install_line_installs_the_package_from_git(tmp_path):
     run("git", "-C", str(ROOT), "rev-parse", "--verify", f"{branch}^{{commit}}")
 
     env_dir = tmp_path / "colab-like"
-    venv.create(env_dir, with_pip=True)
+    venv.create(env_dir, with_pip=True, upgrade_deps=True)  # Colab runs a current pip
     python = env_dir / "bin" / "python"
     site = Path(run(str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").strip())
     (site / "preinstalled_stack.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")

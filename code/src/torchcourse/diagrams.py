@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
-from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
+from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from torchcourse.style import BOOK_COLORS
 
@@ -71,7 +71,8 @@ def _values_2d(values: Any, name: str) -> np.ndarray:
         array = values.detach().cpu().numpy()
     elif isinstance(values, (str, bytes)) or values is None:
         raise TypeError(
-            f"{name} must be array-like numbers (tensor, ndarray, list), got {type(values).__name__}"
+            f"{name} must be array-like numbers (tensor, ndarray, list), "
+            f"got {type(values).__name__}"
         )
     else:
         try:
@@ -354,10 +355,10 @@ def draw_memory_layout(
     """Draw ``view``'s grid above ``base``'s storage strip, with arrows for the order it reads it.
 
     ``base`` is a contiguous 1-D or 2-D tensor and ``view`` a 0-2-D view of it (same storage,
-    e.g. ``base.t()`` or ``base[:, 1]``). Each row of the view gets a colour; the storage cells
-    it reads get that colour, cells it skips are faded, and an arrow joins consecutive elements
-    of a row (one step of the last stride). Under each storage cell: its index and its
-    (row, col) in ``base``. Adds a legend with one entry per view row.
+    e.g. ``base.t()`` or ``base[:, 1]``). Each row of the view gets a colour (and a "row i"
+    label); the storage cells it reads get that colour, cells it skips are faded, and an arrow joins
+    consecutive elements of a row (one step of the last stride). Under each storage cell: its
+    index and, for a 2-D ``base``, its (row, col) there.
     Introduced in chapter 1 (01_tensors).
     """
     _check_ax(ax)
@@ -372,8 +373,11 @@ def draw_memory_layout(
             f"row-major order); got {base.ndim}-D, contiguous={base.is_contiguous()}"
         )
     if view.ndim > 2:
-        raise ValueError(f"view must be 0-, 1- or 2-D, got {view.ndim}-D with shape {tuple(view.shape)}")
-    if view.untyped_storage().data_ptr() != base.untyped_storage().data_ptr() or view.dtype != base.dtype:
+        raise ValueError(
+            f"view must be 0-, 1- or 2-D, got {view.ndim}-D with shape {tuple(view.shape)}"
+        )
+    same_storage = view.untyped_storage().data_ptr() == base.untyped_storage().data_ptr()
+    if not same_storage or view.dtype != base.dtype:
         raise ValueError(
             "view does not share base's storage (with the same dtype): it is a copy, as made by "
             "clone(), contiguous() of a non-contiguous tensor, or boolean/integer-list indexing"
@@ -387,23 +391,31 @@ def draw_memory_layout(
     first = base.storage_offset()
     positions = _storage_positions(view) - first
     if positions.min() < 0 or positions.max() >= n:
-        raise ValueError("view reads storage elements outside base; is it a view of a larger tensor?")
+        raise ValueError(
+            "view reads storage elements outside base; is it a view of a larger tensor?"
+        )
     rows_view = positions.reshape((1,) * (2 - view.ndim) + tuple(view.shape))
     values_view = view.detach().cpu().reshape(rows_view.shape)
     r, c = rows_view.shape
     if r * c > _MAX_STRIP_CELLS:
-        raise ValueError(f"view has {r * c} elements; draw_memory_layout draws at most {_MAX_STRIP_CELLS}")
+        raise ValueError(
+            f"view has {r * c} elements; draw_memory_layout draws at most {_MAX_STRIP_CELLS}"
+        )
     storage = _storage_values(base)[first : first + n]
     color_of_row = [_PALETTE[i % len(_PALETTE)] for i in range(r)]
 
-    # The view's logical grid, one colour per row, centred over the strip.
+    # The view's logical grid, one colour per row (labelled on the left), centred over the strip.
     x_view = (n - c) / 2
     for i in range(r):
         for j in range(c):
-            _cell(ax, x_view + j, -i, _format(values_view[i, j], fmt), color_of_row[i], fontsize=fontsize)
+            label = _format(values_view[i, j], fmt)
+            _cell(ax, x_view + j, -i, label, color_of_row[i], fontsize=fontsize)
+        ax.text(x_view - 0.2, -i - 0.5, f"row {i}", ha="right", va="center",
+                fontsize=fontsize - 1, color=color_of_row[i])
     stride = "(" + ", ".join(map(str, view.stride())) + ("," if view.ndim == 1 else "") + ")"
     shape = "(" + ", ".join(map(str, view.shape)) + ("," if view.ndim == 1 else "") + ")"
-    _title(ax, n / 2, 0.0, f"{name}: shape {shape}, stride {stride}, offset {view.storage_offset()}", fontsize)
+    offset = view.storage_offset()
+    _title(ax, n / 2, 0.0, f"{name}\nshape {shape}, stride {stride}, offset {offset}", fontsize)
 
     # The storage strip: who reads each cell, its index, and its (row, col) in base.
     y_strip = -(r + 2.4)
@@ -412,6 +424,7 @@ def draw_memory_layout(
         for p in rows_view[i].tolist():
             reader.setdefault(p, i)
     base_cols = base.shape[-1]
+    small = fontsize - 2
     for k in range(n):
         row = reader.get(k)
         _cell(
@@ -419,37 +432,34 @@ def draw_memory_layout(
             color_of_row[row] if row is not None else "#bbbbbb",
             faded=row is None, fontsize=fontsize,
         )
-        where = f"({k // base_cols},{k % base_cols})" if base.ndim == 2 else f"({k})"
-        ax.text(k + 0.5, y_strip - 1.3, f"{k}", ha="center", va="center", fontsize=fontsize - 2)
-        ax.text(k + 0.5, y_strip - 1.85, where, ha="center", va="center", fontsize=fontsize - 2)
-    ax.text(-0.2, y_strip - 1.3, "storage index", ha="right", va="center", fontsize=fontsize - 2)
-    ax.text(-0.2, y_strip - 1.85, "(row, col) in base", ha="right", va="center", fontsize=fontsize - 2)
+        ax.text(k + 0.5, y_strip - 1.3, f"{k}", ha="center", va="center", fontsize=small)
+        if base.ndim == 2:  # for a 1-D base the index already is the position in base
+            where = f"{k // base_cols},{k % base_cols}"
+            ax.text(k + 0.5, y_strip - 1.85, where, ha="center", va="center", fontsize=small)
+    ax.text(-0.2, y_strip - 1.3, "index", ha="right", va="center", fontsize=small)
+    if base.ndim == 2:
+        ax.text(-0.2, y_strip - 1.85, "row,col", ha="right", va="center", fontsize=small)
 
     # One arrow per step along a view row: from element j to j+1 of the row, over the strip.
+    longest = 0
     for i in range(r):
         steps = rows_view[i].tolist()
         for p, q in zip(steps, steps[1:]):
             if p == q:  # a stride of 0 (expand) re-reads the same cell: nothing to draw
                 continue
+            longest = max(longest, abs(q - p))
             ax.add_patch(
                 FancyArrowPatch(
                     (p + 0.5, y_strip + 0.05), (q + 0.5, y_strip + 0.05),
                     connectionstyle=f"arc3,rad={-0.35 if q > p else 0.35}",
                     arrowstyle="-|>", mutation_scale=10, linewidth=1.5,
                     color=color_of_row[i], shrinkA=2, shrinkB=2,
+                    label=f"_step {p}->{q}",  # leading "_": kept out of legends, read by tests
                 )
             )
-    longest = max(
-        [abs(q - p) for i in range(r) for p, q in zip(rows_view[i].tolist(), rows_view[i].tolist()[1:])],
-        default=0,
-    )
-    ax.legend(
-        handles=[Patch(facecolor=to_rgba(col, _FILL_ALPHA), edgecolor=_EDGE, label=f"row {i} of {name}")
-                 for i, col in enumerate(color_of_row)],
-        loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=fontsize - 1,
-    )
     top_arc = y_strip + 0.2 + 0.2 * longest
-    return _finish(ax, [(-0.2, y_strip - 2.2), (n, max(1.0, top_arc))])
+    left = min(-2.2, x_view - 2.0)
+    return _finish(ax, [(left, y_strip - 2.2), (n, max(1.8, top_arc))])
 
 
 def draw_storage(
@@ -469,7 +479,9 @@ def draw_storage(
     _check_ax(ax)
     fmt = _check_fmt(fmt)
     if not isinstance(tensors, Mapping) or not tensors:
-        raise TypeError("tensors must be a non-empty mapping of names to tensors, e.g. {'x': x, 'v': x[0]}")
+        raise TypeError(
+            "tensors must be a non-empty mapping of names to tensors, e.g. {'x': x, 'v': x[0]}"
+        )
     letters: dict[int, int] = {}
     width = 0
     for k, (label, t) in enumerate(tensors.items()):
@@ -490,8 +502,12 @@ def draw_storage(
         y = -1.6 * k
         for p in range(size):
             _cell(ax, p, y, _format(values[p], fmt), color, faded=p not in read, fontsize=fontsize)
-        ax.text(-0.3, y - 0.5, label, ha="right", va="center", fontsize=fontsize, family="monospace")
+        ax.text(
+            -0.3, y - 0.5, label, ha="right", va="center", fontsize=fontsize, family="monospace"
+        )
         ax.text(size + 0.3, y - 0.5, f"storage {chr(ord('A') + letter)}", ha="left", va="center",
                 fontsize=fontsize, color=color)
         width = max(width, size)
-    return _finish(ax, [(-0.3, -1.6 * (len(tensors) - 1) - 1), (width + 2.5, 0.2)])
+    # Texts do not grow the limits: reserve room for the names (left) and the letters (right).
+    left = -0.3 - 0.35 * max(len(label) for label in tensors) * fontsize / 10
+    return _finish(ax, [(left, -1.6 * (len(tensors) - 1) - 1), (width + 3.0, 0.2)])

@@ -53,7 +53,14 @@ def use_book_style(fmt: str = "svg") -> None:
         raise ValueError(f"fmt must be one of {', '.join(map(repr, _FORMATS))}; got {fmt!r}")
     mpl.rcParams.update(_RC)
     try:
+        from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
     except ImportError:  # outside IPython there is no inline backend to configure
         return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):  # a script or a terminal IPython
+        return
+    if "inline" not in mpl.get_backend():
+        # e.g. MPLBACKEND=Agg in the environment: figures would silently never be shown
+        shell.enable_matplotlib("inline")
     set_matplotlib_formats(fmt)
