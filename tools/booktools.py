@@ -14,7 +14,7 @@ TEMPLATE = CHAPTERS / "_template.ipynb"
 COLAB_CELL_TAG = "hide-cell"
 
 _COLAB_CELL = """\
-# On Google Colab only: install the course helpers (torch, sympy, ... are preinstalled there).
+# Colab only: install the course helpers (Colab already has torch, sympy, ...).
 import sys
 
 if "google.colab" in sys.modules:
