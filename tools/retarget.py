@@ -11,36 +11,31 @@ import json
 import re
 import sys
 
-from booktools import (
-    CHAPTERS,
-    ROOT,
-    cell_source,
-    colab_cell_source,
-    read_notebook,
-    repository,
-)
+from pathlib import Path
+
+from booktools import ROOT, cell_source, colab_cell_source, read_notebook, repository
 
 _URL = re.compile(r"^https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
-def retarget(url: str, branch: str | None = None) -> list[str]:
-    """Rewrite the config and every notebook's Colab cell; return the files changed."""
+def retarget(url: str, branch: str | None = None, root: Path = ROOT) -> list[str]:
+    """Rewrite the config and every notebook's Colab cell under ``root``; return the files changed."""
     url = url.rstrip("/").removesuffix(".git")
     if not _URL.match(url):
         raise SystemExit(f"URL must look like https://github.com/OWNER/REPO, got {url!r}")
-    old_url, old_branch, _ = repository()
+    old_url, old_branch, _ = repository(root)
     branch = branch or old_branch
     old_cell = colab_cell_source(old_url, old_branch)
     new_cell = colab_cell_source(url, branch)
 
-    config = ROOT / "_config.yml"
+    config = root / "_config.yml"
     text = config.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^(  url: ).*$", lambda m: m.group(1) + url, text, count=1)
     text = re.sub(r"(?m)^(  branch: ).*$", lambda m: m.group(1) + branch, text, count=1)
     config.write_text(text, encoding="utf-8")
     changed = ["_config.yml"]
 
-    for path in sorted(CHAPTERS.rglob("*.ipynb")):
+    for path in sorted((root / "chapters").rglob("*.ipynb")):
         nb = read_notebook(path)
         hits = 0
         for cell in nb["cells"]:
@@ -49,7 +44,7 @@ def retarget(url: str, branch: str | None = None) -> list[str]:
                 hits += 1
         if hits:
             path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-            changed.append(str(path.relative_to(ROOT)))
+            changed.append(str(path.relative_to(root)))
     return changed
 
 

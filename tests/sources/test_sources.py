@@ -216,21 +216,3 @@ def test_config_pins_what_the_colab_links_need():
     assert config["sphinx"]["recursive_update"] is True
     assert config["execute"]["allow_errors"] is False
     assert config["only_build_toc_files"] is True
-
-
-def test_readme_and_package_docs_name_the_configured_repository():
-    """Every place outside _config.yml that spells the repository URL agrees with it."""
-    url, branch, _ = repository()
-    pattern = re.compile(r"https://github\.com/[\w.-]+/[\w.-]+")
-    offenders = []
-    for path in [ROOT / "README.md", *ROOT.joinpath("chapters").rglob("*.md"), *ALL_NOTEBOOKS]:
-        for found in pattern.findall(path.read_text(encoding="utf-8")):
-            found = found.removesuffix(".git")
-            if found.startswith("https://github.com/") and found != url and _looks_like_ours(found):
-                offenders.append(f"{path.relative_to(ROOT)}: {found}")
-    assert not offenders, f"URLs that disagree with repository.url {url}: {offenders}"
-
-
-def _looks_like_ours(found: str) -> bool:
-    url, _, _ = repository()
-    return found.rsplit("/", 1)[-1] == url.rsplit("/", 1)[-1]
