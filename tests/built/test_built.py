@@ -17,7 +17,8 @@ TOC = toc_files()
 NOTEBOOK_ENTRIES = [e for e in TOC if source_of(e).suffix == ".ipynb"]
 # What a leaked object repr looks like in an output (the pages must show values, not objects).
 REPR_PATTERNS = [r"<matplotlib\.", r"<Figure size", r"<torch\._C\.", r"\[<matplotlib", r"\bText\(\d",
-                 r"object at 0x[0-9a-f]+", r"<IPython\.core", r"<Axes:"]
+                 r"object at 0x[0-9a-f]+", r"<IPython\.core", r"<Axes:",
+                 r"\|\s*(---|—)\s*\|"]  # the last one: a Markdown table left unrendered
 
 
 def page(html_dir: Path, entry: str) -> BeautifulSoup:
@@ -137,3 +138,19 @@ def test_glued_numbers_are_finite(html_dir):
     assert not bad, f"glued values that are not finite numbers: {bad}"
     numeric = [float(v) for v in values.values() if re.fullmatch(r"-?\d+(\.\d*)?(e-?\d+)?", v.strip())]
     assert all(math.isfinite(v) for v in numeric)
+
+
+CHAPTER_ENTRIES = [e for e in NOTEBOOK_ENTRIES if re.search(r"/\d\d_[^/]+$", e)]
+
+
+@pytest.mark.parametrize("entry", CHAPTER_ENTRIES)
+def test_chapter_pages_show_figures(html_dir, entry):
+    """Every chapter draws pictures; none at all means the kernel had no inline backend."""
+    images = page(html_dir, entry).select("div.cell_output img")
+    assert images, f"{entry} shows no figures (was MPLBACKEND set to a non-inline backend?)"
+
+
+def test_figures_carry_no_build_date(html_dir):
+    """SVG figures without a timestamp are identical from one build to the next."""
+    dated = [p.name for p in (html_dir / "_images").glob("*.svg") if "<dc:date>" in p.read_text(encoding="utf-8")]
+    assert not dated, f"SVG figures with a creation date (use tc.use_book_style()): {dated}"

@@ -31,7 +31,11 @@ def test_colab_install_line_installs_the_package_from_git(tmp_path):
     spec = re.search(r'%pip install -q "([^"]+)"', cell).group(1)
     local_spec = spec.replace(f"git+{url}", f"git+file://{ROOT}")
     assert local_spec != spec and local_spec.endswith("#subdirectory=code")
-    run("git", "-C", str(ROOT), "rev-parse", "--verify", f"{branch}^{{commit}}")
+    has_branch = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet",
+                                 f"refs/heads/{branch}"], capture_output=True).returncode == 0
+    if not has_branch:  # e.g. a detached checkout in CI: install the commit that is checked out
+        head = run("git", "-C", str(ROOT), "rev-parse", "HEAD").strip()
+        local_spec = local_spec.replace(f"@{branch}#", f"@{head}#")
 
     env_dir = tmp_path / "colab-like"
     venv.create(env_dir, with_pip=True, upgrade_deps=True)  # Colab runs a current pip

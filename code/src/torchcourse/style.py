@@ -63,4 +63,5 @@ def use_book_style(fmt: str = "svg") -> None:
     if "inline" not in mpl.get_backend():
         # e.g. MPLBACKEND=Agg in the environment: figures would silently never be shown
         shell.enable_matplotlib("inline")
-    set_matplotlib_formats(fmt)
+    # No creation date in the SVG: re-executing a notebook then reproduces its figures byte for byte.
+    set_matplotlib_formats(fmt, **({"metadata": {"Date": None}} if fmt == "svg" else {}))
