@@ -27,6 +27,7 @@ from torchcourse.derivatives import (
     true_derivative,
     ulp_error,
 )
+from torchcourse.blocks import activation_block, show_activation, to_latex
 from torchcourse.device import get_device
 from torchcourse.diagrams import draw_broadcast, draw_memory_layout, draw_storage, draw_tensor
 from torchcourse.glue import glue
@@ -51,6 +52,7 @@ __all__ = [
     "Timing",
     "UlpReport",
     "__version__",
+    "activation_block",
     "autograd_derivative",
     "check_against_autograd",
     "check_all",
@@ -68,7 +70,9 @@ __all__ = [
     "kink_report",
     "plot_activation",
     "set_seed",
+    "show_activation",
     "time_it",
+    "to_latex",
     "to_numpy",
     "true_derivative",
     "ulp_error",

@@ -24,6 +24,7 @@ class KinkReport:
     left: float
     right: float
     continuous: bool
+    jump: float  # f(x+) - f(x-): 0 where the function is continuous
     side: str  # "left", "right", "both" (differentiable there), or "neither"
     rule: str  # which of PyTorch's documented rules applies
     rule_value: float | None  # what that rule prescribes; None where it leaves the choice open
@@ -31,8 +32,8 @@ class KinkReport:
 
     def __str__(self) -> str:
         verdict = "follows" if self.follows_rule else "departs from"
-        return (f"x = {self.x:g}: autograd gives {self.torch_grad:.10g} ({self.side} slope; left "
-                f"{self.left:.10g}, right {self.right:.10g}); {verdict} the rule '{self.rule}'")
+        return (f"x = {self.x:g}: autograd gives {self.torch_grad:.10g} (slopes: left "
+                f"{self.left:.10g}, right {self.right:.10g}); {verdict} the rule: {self.rule}")
 
 
 def _one_sided(expr: sp.Expr, k: float, side: str) -> float:
@@ -49,14 +50,14 @@ def _close(a: float, b: float) -> bool:
 def _documented_rule(left: float, right: float, continuous: bool) -> tuple[str, float | None]:
     """PyTorch's autograd notes, 'Gradients for non-differentiable functions', for one kink."""
     if _close(left, right):
-        return "differentiable: the gradient", left
+        return "the gradient, where it exists", left
     if not continuous:
-        return "discontinuous: any one-sided value (continuity cannot decide)", None
+        return "either one-sided slope at a jump", None
     lo, hi = sorted((left, right))
     min_norm = 0.0 if lo <= 0.0 <= hi else (lo if abs(lo) < abs(hi) else hi)
     if left < right:
-        return "convex: the sub-gradient of minimum norm", min_norm
-    return "concave: the super-gradient of minimum norm", min_norm
+        return "the sub-gradient of minimum norm at a convex kink", min_norm
+    return "the super-gradient of minimum norm at a concave kink", min_norm
 
 
 def kink_report(act: Activation, **params: Any) -> list[KinkReport]:
@@ -75,9 +76,10 @@ def kink_report(act: Activation, **params: Any) -> list[KinkReport]:
     reports = []
     for k, g in zip(kinks, at):
         left, right = _one_sided(df, k, "-"), _one_sided(df, k, "+")
-        continuous = _close(_one_sided(f, k, "-"), _one_sided(f, k, "+"))
+        f_left, f_right = _one_sided(f, k, "-"), _one_sided(f, k, "+")
+        continuous = _close(f_left, f_right)
         if _close(left, right):
-            side = "both sides'"
+            side = "both"
         elif _close(g, left):
             side = "left"
         elif _close(g, right):
@@ -86,6 +88,7 @@ def kink_report(act: Activation, **params: Any) -> list[KinkReport]:
             side = "neither"
         rule, value = _documented_rule(left, right, continuous)
         follows = (value is None and side in ("left", "right")) or (value is not None and _close(g, value))
-        reports.append(KinkReport(float(k), float(g), left, right, bool(continuous), side, rule,
-                                  value, bool(follows)))
+        jump = 0.0 if continuous else f_right - f_left
+        reports.append(KinkReport(float(k), float(g), left, right, bool(continuous), jump, side,
+                                  rule, value, bool(follows)))
     return reports
