@@ -152,5 +152,9 @@ def test_chapter_pages_show_figures(html_dir, entry):
 
 def test_figures_carry_no_build_date(html_dir):
     """SVG figures without a timestamp are identical from one build to the next."""
-    dated = [p.name for p in (html_dir / "_images").glob("*.svg") if "<dc:date>" in p.read_text(encoding="utf-8")]
+    shown = {(p.parent / img["src"]).resolve() for p in html_pages(html_dir)
+             for img in BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").find_all("img", src=True)
+             if img["src"].endswith(".svg") and "://" not in img["src"]}
+    assert shown, "no SVG figures found in the built pages"
+    dated = [p.name for p in shown if "<dc:date>" in p.read_text(encoding="utf-8")]
     assert not dated, f"SVG figures with a creation date (use tc.use_book_style()): {dated}"

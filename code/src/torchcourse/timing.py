@@ -34,8 +34,9 @@ def _format_seconds(seconds: float) -> str:
 def time_it(fn: Callable[[], Any], *, repeat: int = 5, number: int = 1, warmup: int = 1) -> Timing:
     """Time ``fn()`` (no arguments): ``warmup`` untimed calls, then ``repeat`` rounds of ``number``.
 
-    CUDA work is synchronised before each clock read, so GPU timings are real. Returns a
-    ``Timing`` whose ``median`` is the robust figure to report. Introduced in chapter 1 (01_tensors).
+    CUDA work is synchronised before each clock read, so GPU timings are real. Of the returned
+    ``Timing``, ``best`` (the fastest round) is the one least disturbed by other load on the
+    machine, and ``median`` the typical time. Introduced in chapter 1 (01_tensors).
     """
     if not callable(fn):
         raise TypeError(f"fn must be a callable taking no arguments, got {type(fn).__name__}")
