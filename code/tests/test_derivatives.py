@@ -319,3 +319,20 @@ def test_ulp_error_excludes_softplus_above_its_threshold():
 def test_ulp_error_accepts_custom_points():
     report = ulp_error("Tanh", torch.float32, xs=[-1.0, 0.0, 1.0])
     assert report.n_points == 3 and report.max_ulp < 4
+
+
+def test_ground_truth_survives_cancellation_in_the_tails():
+    """1 + erf(x) and 1 - tanh(x)^2 cancel far out; the truth must not collapse to 0 there."""
+    import mpmath
+
+    (gelu_left,) = tc.true_derivative("GELU", [-20.0])
+    with mpmath.workdps(60):
+        x = mpmath.mpf(-20)
+        exact = mpmath.erfc(-x / mpmath.sqrt(2)) / 2 + x * mpmath.npdf(x)  # no cancellation
+    assert abs(gelu_left - exact) <= abs(exact) * mpmath.mpf(10) ** -28
+    (tanh_far,) = tc.true_derivative("Tanh", [100.0])
+    with mpmath.workdps(60):
+        exact_tanh = 1 / mpmath.cosh(100) ** 2
+    assert tanh_far != 0 and abs(tanh_far - exact_tanh) <= exact_tanh * mpmath.mpf(10) ** -28
+    (flat,) = tc.true_derivative("Hardtanh", [5.0])
+    assert flat == 0

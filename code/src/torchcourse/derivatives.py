@@ -535,19 +535,51 @@ def _mpmath_derivative(act: Activation, items: tuple) -> Callable:
 
 def true_derivative(act: Activation | str, xs: Sequence[float], digits: int = 30,
                     **params: float) -> list[mpmath.mpf]:
-    """The catalog's sympy derivative evaluated with mpmath at ``digits`` significant digits.
+    """The catalog's sympy derivative evaluated with mpmath, correct to ``digits`` significant digits.
 
     Each input enters as the exact binary value of its float, and each parameter as the exact
     value of its float64 (what torch holds). Same Piecewise, so kinks follow PyTorch's
-    conventions. Introduced in chapter 5 (05_activations).
+    conventions. Formulas that cancel (1 + erf(x) far left, 1 - tanh(x)^2 far out) lose digits
+    even in mpmath, so each value is recomputed with twice the working precision until two
+    successive precisions agree to ``digits`` digits. Introduced in chapter 5 (05_activations).
     """
     act = get_activation(act)
     if isinstance(digits, bool) or not isinstance(digits, int) or digits < 16:
         raise ValueError(f"digits must be an int >= 16, got {digits!r}")
     resolved = _params_or_example(act, params)
     fn = _mpmath_derivative(act, tuple(resolved.items()))
+    return [_converged(fn, float(x), digits) for x in xs]
+
+
+_MAX_WORKING_DIGITS = 5120  # GELU's 1 + erf(x) at x = -100 cancels about 2,200 digits
+_NEGLIGIBLE = mpmath.mpf("1e-400")  # far below float64's smallest subnormal (4.9e-324)
+_RESOLVING_DIGITS = 512  # working digits that resolve a cancelling value down to _NEGLIGIBLE
+
+
+def _converged(fn: Callable, x: float, digits: int) -> mpmath.mpf:
+    """``fn(x)`` at doubling working precision until two successive values agree to ``digits``.
+
+    A cancellation returns 0 (or noise) at every precision too low to resolve it, so values
+    below any float's range are trusted only once the working precision could resolve them.
+    """
+    working = digits + 10
+    with mpmath.workdps(working):
+        previous = +mpmath.mpf(fn(mpmath.mpf(x)))
+    while True:
+        working *= 2
+        with mpmath.workdps(working):
+            value = +mpmath.mpf(fn(mpmath.mpf(x)))
+            if value != 0 and abs(value - previous) <= abs(value) * mpmath.mpf(10) ** -digits:
+                break
+            if (working >= _RESOLVING_DIGITS and abs(value) < _NEGLIGIBLE
+                    and abs(previous) < _NEGLIGIBLE):
+                return mpmath.mpf(0)  # zero in every floating-point format
+            if working >= _MAX_WORKING_DIGITS:
+                raise ArithmeticError(f"no {digits}-digit value of the derivative at x = {x!r} "
+                                      f"with {_MAX_WORKING_DIGITS} working digits")
+        previous = value
     with mpmath.workdps(digits):
-        return [+mpmath.mpf(fn(mpmath.mpf(float(x)))) for x in xs]
+        return +value
 
 
 @dataclass(frozen=True)
