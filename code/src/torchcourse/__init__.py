@@ -23,8 +23,10 @@ from torchcourse.derivatives import (
     check_prelu_weight_grad,
     check_rrelu_training,
     derivative,
+    prelu_weight_derivative,
     to_numpy,
     true_derivative,
+    ulp_distance,
     ulp_error,
 )
 from torchcourse.blocks import activation_block, show_activation, to_latex
@@ -69,12 +71,14 @@ __all__ = [
     "glue",
     "kink_report",
     "plot_activation",
+    "prelu_weight_derivative",
     "set_seed",
     "show_activation",
     "time_it",
     "to_latex",
     "to_numpy",
     "true_derivative",
+    "ulp_distance",
     "ulp_error",
     "use_book_style",
 ]
