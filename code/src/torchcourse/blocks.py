@@ -108,8 +108,8 @@ def activation_block(act: Activation | str, **params: Any) -> tuple[str, str]:
     params = act.resolve(**{**EXAMPLE_PARAMS.get(act.key, {}), **params})
     results = [check_against_autograd(act, dtype=dt, **params) for dt in (torch.float64, torch.float32)]
     kinks = kink_report(act, **params)
-    after = ["Checked against `torch.autograd` on a dense grid, at every kink and out to "
-             "$|x| = 100$:", "", _checks_table(results), ""]
+    after = ["Checked against `torch.autograd` at inputs out to $|x| = 100$ (a dense grid and "
+             "every kink), in both precisions:", "", _checks_table(results), ""]
     if kinks:
         after += [_kink_sentence(r) for r in kinks] + [""]
     else:
