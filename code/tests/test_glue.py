@@ -33,3 +33,16 @@ def test_bad_names_are_rejected_with_the_rule(name):
 def test_display_must_be_bool():
     with pytest.raises(TypeError, match="display must be True or False"):
         tc.glue("ok", 1, display="no")
+
+
+@pytest.mark.parametrize("value, expected", [
+    (__import__("numpy").float64(0.25), 0.25),
+    (__import__("numpy").int64(3), 3),
+    (__import__("torch").tensor(1.5), 1.5),
+    (__import__("torch").tensor([2.0]), 2.0),
+])
+def test_numpy_scalars_and_one_element_tensors_are_glued_as_python_numbers(monkeypatch, value, expected):
+    calls = []
+    monkeypatch.setattr(glue_module, "_myst_glue", lambda *a, **k: calls.append(a[1]))
+    tc.glue("x", value, display=False)
+    assert calls == [expected] and type(calls[0]) is type(expected)

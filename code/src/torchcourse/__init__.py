@@ -13,6 +13,9 @@ from torchcourse.activations import (
     Param,
     get_activation,
 )
+from torchcourse.adaptive import adaptive_log_prob, adaptive_output
+from torchcourse.attention import multihead_attention
+from torchcourse.blocks import activation_block, show_activation, to_latex
 from torchcourse.derivatives import (
     CheckResult,
     UlpReport,
@@ -29,10 +32,20 @@ from torchcourse.derivatives import (
     ulp_distance,
     ulp_error,
 )
-from torchcourse.blocks import activation_block, show_activation, to_latex
 from torchcourse.device import get_device
 from torchcourse.diagrams import draw_broadcast, draw_memory_layout, draw_storage, draw_tensor
 from torchcourse.glue import glue
+from torchcourse.jacobians import (
+    JACOBIAN_NAMES,
+    JacobianCheck,
+    check_jacobian,
+    glu_jacobian,
+    log_softmax_jacobian,
+    multidim_jacobian,
+    multidim_outputs,
+    softmax_jacobian,
+    softmin_jacobian,
+)
 from torchcourse.kinks import KinkReport, kink_report
 from torchcourse.plotting import plot_activation
 from torchcourse.reproducibility import set_seed
@@ -43,42 +56,54 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Activation",
+    "activation_block",
+    "adaptive_log_prob",
+    "adaptive_output",
+    "autograd_derivative",
     "BOOK_COLORS",
     "CATALOG",
-    "CheckResult",
-    "EXAMPLE_PARAMS",
-    "FAMILIES",
-    "KinkReport",
-    "NON_DEFAULT_PARAMS",
-    "Param",
-    "Timing",
-    "UlpReport",
-    "__version__",
-    "activation_block",
-    "autograd_derivative",
     "check_against_autograd",
     "check_all",
     "check_grid",
+    "check_jacobian",
     "check_prelu_weight_grad",
     "check_rrelu_training",
+    "CheckResult",
     "derivative",
     "draw_broadcast",
     "draw_memory_layout",
     "draw_storage",
     "draw_tensor",
+    "EXAMPLE_PARAMS",
+    "FAMILIES",
     "get_activation",
     "get_device",
+    "glu_jacobian",
     "glue",
+    "JACOBIAN_NAMES",
+    "JacobianCheck",
     "kink_report",
+    "KinkReport",
+    "log_softmax_jacobian",
+    "multidim_jacobian",
+    "multidim_outputs",
+    "multihead_attention",
+    "NON_DEFAULT_PARAMS",
+    "Param",
     "plot_activation",
     "prelu_weight_derivative",
     "set_seed",
     "show_activation",
+    "softmax_jacobian",
+    "softmin_jacobian",
     "time_it",
+    "Timing",
     "to_latex",
     "to_numpy",
     "true_derivative",
     "ulp_distance",
     "ulp_error",
+    "UlpReport",
     "use_book_style",
+    "__version__",
 ]

@@ -5,12 +5,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy as np
+import torch
+
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
 
 try:  # the book build (and any Jupyter with myst-nb installed)
     from myst_nb import glue as _myst_glue
 except ImportError:  # Colab and plain Jupyter without myst-nb
     _myst_glue = None
+
+
+def _plain(value: Any) -> Any:
+    """NumPy scalars and one-element tensors become Python numbers, so format specs apply.
+
+    (``{glue:text}`key:.2f``` formats the value's text form; ``np.float64(0.5)`` is not a number.)
+    """
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return value.item()
+    return value
 
 
 def glue(name: str, value: Any, display: bool = True) -> None:
@@ -27,6 +42,7 @@ def glue(name: str, value: Any, display: bool = True) -> None:
         )
     if not isinstance(display, bool):
         raise TypeError(f"display must be True or False, got {display!r}")
+    value = _plain(value)
     if _myst_glue is not None:
         _myst_glue(name, value, display=display)
     elif display:
