@@ -34,6 +34,7 @@ from torchcourse.derivatives import (
 )
 from torchcourse.device import get_device
 from torchcourse.diagrams import draw_broadcast, draw_memory_layout, draw_storage, draw_tensor
+from torchcourse.expectations import gaussian_expectation
 from torchcourse.glue import glue
 from torchcourse.jacobians import (
     JACOBIAN_NAMES,
@@ -76,6 +77,7 @@ __all__ = [
     "draw_tensor",
     "EXAMPLE_PARAMS",
     "FAMILIES",
+    "gaussian_expectation",
     "get_activation",
     "get_device",
     "glu_jacobian",
