@@ -32,6 +32,15 @@ from torchcourse.derivatives import (
     ulp_distance,
     ulp_error,
 )
+from torchcourse.data import (
+    DIGITS_CLASSES,
+    DigitsLoaders,
+    DigitsSplit,
+    digits_loaders,
+    digits_split,
+    load_digits_tensors,
+    seed_worker,
+)
 from torchcourse.device import get_device
 from torchcourse.diagrams import draw_broadcast, draw_memory_layout, draw_storage, draw_tensor
 from torchcourse.expectations import gaussian_expectation
@@ -48,10 +57,12 @@ from torchcourse.jacobians import (
     softmin_jacobian,
 )
 from torchcourse.kinks import KinkReport, kink_report
+from torchcourse.models import count_parameters, mlp, small_cnn
 from torchcourse.plotting import plot_activation
 from torchcourse.reproducibility import set_seed
 from torchcourse.style import BOOK_COLORS, use_book_style
 from torchcourse.timing import Timing, time_it
+from torchcourse.training import Evaluation, History, evaluate, fit, train_epoch
 
 __version__ = "0.1.0"
 
@@ -70,23 +81,35 @@ __all__ = [
     "check_prelu_weight_grad",
     "check_rrelu_training",
     "CheckResult",
+    "count_parameters",
     "derivative",
+    "DIGITS_CLASSES",
+    "digits_loaders",
+    "digits_split",
+    "DigitsLoaders",
+    "DigitsSplit",
     "draw_broadcast",
     "draw_memory_layout",
     "draw_storage",
     "draw_tensor",
+    "evaluate",
+    "Evaluation",
     "EXAMPLE_PARAMS",
     "FAMILIES",
+    "fit",
     "gaussian_expectation",
     "get_activation",
     "get_device",
     "glu_jacobian",
     "glue",
+    "History",
     "JACOBIAN_NAMES",
     "JacobianCheck",
     "kink_report",
     "KinkReport",
+    "load_digits_tensors",
     "log_softmax_jacobian",
+    "mlp",
     "multidim_jacobian",
     "multidim_outputs",
     "multihead_attention",
@@ -94,14 +117,17 @@ __all__ = [
     "Param",
     "plot_activation",
     "prelu_weight_derivative",
+    "seed_worker",
     "set_seed",
     "show_activation",
+    "small_cnn",
     "softmax_jacobian",
     "softmin_jacobian",
     "time_it",
     "Timing",
     "to_latex",
     "to_numpy",
+    "train_epoch",
     "true_derivative",
     "ulp_distance",
     "ulp_error",
