@@ -45,6 +45,7 @@ from torchcourse.device import get_device
 from torchcourse.diagrams import draw_broadcast, draw_memory_layout, draw_storage, draw_tensor
 from torchcourse.expectations import gaussian_expectation
 from torchcourse.glue import glue
+from torchcourse.images import show_images, to_display_array
 from torchcourse.jacobians import (
     JACOBIAN_NAMES,
     JacobianCheck,
@@ -120,11 +121,13 @@ __all__ = [
     "seed_worker",
     "set_seed",
     "show_activation",
+    "show_images",
     "small_cnn",
     "softmax_jacobian",
     "softmin_jacobian",
     "time_it",
     "Timing",
+    "to_display_array",
     "to_latex",
     "to_numpy",
     "train_epoch",
