@@ -13,7 +13,7 @@ MATHJAX := $(NPM_PREFIX)/node_modules/mathjax/es5/tex-mml-chtml.js
 export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help book test test-fast serve clean retarget browser-deps
+.PHONY: help book test test-fast student gpu-check serve clean retarget browser-deps
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -27,15 +27,23 @@ $(STAMP): requirements.txt code/pyproject.toml
 book: $(STAMP)  ## build the HTML book into _build/html (executes changed notebooks)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-test: $(STAMP) browser-deps  ## every test: package, sources, clean build, built pages, browser, git install
+test: $(STAMP) browser-deps  ## every test: package, sources, clean build, built pages, browser, git install, student edition
 	MPLBACKEND=Agg $(BIN)/python -m pytest code/tests tests/sources
 	rm -rf $(TEST_BUILD)
 	$(BIN)/jupyter-book build . --path-output $(TEST_BUILD) -W -n --keep-going
 	BOOK_BUILD=$(TEST_BUILD)/_build MATHJAX_DIR=$(NPM_PREFIX)/node_modules/mathjax \
 		$(BIN)/python -m pytest tests/built tests/browser tests/install
+	$(BIN)/python tools/student_edition.py $(TEST_BUILD)/student
+	STUDENT_DIR=$(TEST_BUILD)/student $(BIN)/python -m pytest tests/student
 
 test-fast: $(STAMP)  ## only the tests that need no build (seconds)
 	MPLBACKEND=Agg $(BIN)/python -m pytest code/tests tests/sources
+
+student: $(STAMP)  ## the student edition: every notebook without its solutions, in _build/student
+	$(BIN)/python tools/student_edition.py _build/student
+
+gpu-check: $(STAMP)  ## execute every notebook on a CUDA GPU, report time per notebook (exits 0 without a GPU)
+	$(BIN)/python tools/gpu_check.py --report _build/gpu-check.md
 
 browser-deps:  ## Debian chromium and MathJax (npm) for the browser test
 	@command -v chromium >/dev/null || { \

@@ -112,7 +112,9 @@ def test_colab_cell_is_the_first_code_cell_and_matches_config(path):
 def test_import_cell_seeds_and_picks_the_device(path):
     code_cells = [cell_source(c) for c in read_notebook(path)["cells"] if c["cell_type"] == "code"]
     imports = code_cells[1]
-    for line in ("import torchcourse as tc", "tc.set_seed(0)", "device = tc.get_device()"):
+    # The last line is what tools/gpu_check.py reads to confirm that a notebook ran on the GPU.
+    for line in ("import torchcourse as tc", "tc.set_seed(0)", "device = tc.get_device()",
+                 'print(f"computing on: {device}")'):
         assert line in imports, f"the import cell (second code cell) must contain `{line}`"
 
 
