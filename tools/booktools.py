@@ -97,3 +97,9 @@ def build_dir() -> Path:
     import os
 
     return Path(os.environ.get("BOOK_BUILD", ROOT / "_build")).resolve()
+
+
+def toc_notebooks(root: Path = ROOT) -> list[Path]:
+    """Return the notebooks the toc lists (its Markdown pages left out), in reading order."""
+    paths = (source_of(entry, root) for entry in toc_files(root))
+    return [p for p in paths if p.suffix == ".ipynb"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import nbclient
 import nbformat
 
-from booktools import ROOT, source_of, toc_files
+from booktools import ROOT, toc_notebooks
 
 DEVICE_LINE = "computing on: "
 
@@ -69,10 +69,6 @@ def run_notebook(path: Path, timeout: int = 600) -> NotebookRun:
                        seconds, error, device)
 
 
-def book_notebooks() -> list[Path]:
-    """Return the notebooks the toc lists, in reading order."""
-    return [p for p in (source_of(e) for e in toc_files()) if p.suffix == ".ipynb"]
-
 
 def report(runs: list[NotebookRun], expect_device: str) -> str:
     """Return a Markdown table of the runs, flagging notebooks that did not run on ``expect_device``."""
@@ -102,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("no CUDA GPU here (torch.cuda.is_available() is False): nothing to check")
         return 0
-    paths = [p.resolve() for p in args.notebooks] or book_notebooks()
+    paths = [p.resolve() for p in args.notebooks] or toc_notebooks()
     runs = []
     for path in paths:
         run = run_notebook(path)

@@ -17,7 +17,7 @@ from typing import Any
 
 import nbformat
 
-from booktools import ROOT, source_of, toc_files
+from booktools import ROOT, toc_notebooks
 
 SOLUTION_TAG = "solution"
 DEFAULT_OUTPUT = ROOT / "_build" / "student"
@@ -48,11 +48,6 @@ def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return result
 
 
-def chapter_notebooks_in_toc(root: Path = ROOT) -> list[Path]:
-    """Return the notebooks the toc lists, in reading order."""
-    paths = (source_of(entry, root) for entry in toc_files(root))
-    return [p for p in paths if p.suffix == ".ipynb"]
-
 
 README = """\
 # Student edition
@@ -71,7 +66,7 @@ def write_student_edition(output: Path = DEFAULT_OUTPUT, root: Path = ROOT) -> l
     if output.exists():
         shutil.rmtree(output)
     written = []
-    for path in chapter_notebooks_in_toc(root):
+    for path in toc_notebooks(root):
         target = output / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(student_notebook(nbformat.read(path, as_version=4)), target)

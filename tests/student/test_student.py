@@ -14,9 +14,9 @@ import nbclient
 import nbformat
 import pytest
 import student_edition as se
-from booktools import ROOT, cell_source
+from booktools import ROOT, cell_source, toc_notebooks
 
-SOURCES = se.chapter_notebooks_in_toc()
+SOURCES = toc_notebooks()
 WITH_SOLUTIONS = [p for p in SOURCES if any(se.is_solution(c) for c in nbformat.read(p, 4).cells)]
 
 
