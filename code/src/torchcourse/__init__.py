@@ -15,7 +15,37 @@ from torchcourse.activations import (
 )
 from torchcourse.adaptive import adaptive_log_prob, adaptive_output
 from torchcourse.attention import multihead_attention
+from torchcourse.augment import (
+    cutmix_box_from_pixels,
+    expected_calibration_error,
+    mixing_collate,
+    mixup_lambda_from_pixels,
+    soft_label_text,
+)
+from torchcourse.autodiff import GraphNode, backward_graph, draw_graph, format_graph
 from torchcourse.blocks import activation_block, show_activation, to_latex
+from torchcourse.checkpoints import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from torchcourse.comparison import (
+    ActivationProperties,
+    DeadUnits,
+    activation_factory,
+    activation_properties,
+    cost_timings,
+    dead_units,
+    deep_mlp,
+    layer_gradient_norms,
+    plot_family,
+    property_table,
+)
+from torchcourse.convolution import (
+    CONV_SYMBOLS,
+    conv2d_unfold,
+    conv_output_size,
+    conv_output_size_expr,
+    conv_transpose_output_size,
+    conv_transpose_output_size_expr,
+    same_padding,
+)
 from torchcourse.derivatives import (
     CheckResult,
     UlpReport,
@@ -41,11 +71,13 @@ from torchcourse.data import (
     load_digits_tensors,
     seed_worker,
 )
+from torchcourse.datafiles import ImageCSVDataset, PaddedBatch, pad_collate, write_digit_images
 from torchcourse.device import get_device
 from torchcourse.diagrams import draw_broadcast, draw_memory_layout, draw_storage, draw_tensor
 from torchcourse.expectations import gaussian_expectation
 from torchcourse.glue import glue
 from torchcourse.images import show_images, to_display_array
+from torchcourse.inspection import LayerStats, activation_stats, recording_outputs
 from torchcourse.jacobians import (
     JACOBIAN_NAMES,
     JacobianCheck,
@@ -59,6 +91,20 @@ from torchcourse.jacobians import (
 )
 from torchcourse.kinks import KinkReport, kink_report
 from torchcourse.models import count_parameters, mlp, small_cnn
+from torchcourse.optimizers import (
+    HandAdam,
+    HandAdamW,
+    HandOptimizer,
+    HandRMSprop,
+    HandSGD,
+    LrSearch,
+    OptimizerComparison,
+    compare_optimizers,
+    quadratic_bowl,
+    rosenbrock,
+    run_trajectory,
+    tune_lr,
+)
 from torchcourse.plotting import plot_activation
 from torchcourse.reproducibility import set_seed
 from torchcourse.style import BOOK_COLORS, use_book_style
@@ -70,9 +116,14 @@ __version__ = "0.1.0"
 __all__ = [
     "Activation",
     "activation_block",
+    "activation_factory",
+    "activation_properties",
+    "activation_stats",
+    "ActivationProperties",
     "adaptive_log_prob",
     "adaptive_output",
     "autograd_derivative",
+    "backward_graph",
     "BOOK_COLORS",
     "CATALOG",
     "check_against_autograd",
@@ -82,7 +133,19 @@ __all__ = [
     "check_prelu_weight_grad",
     "check_rrelu_training",
     "CheckResult",
+    "compare_optimizers",
+    "conv2d_unfold",
+    "conv_output_size",
+    "conv_output_size_expr",
+    "CONV_SYMBOLS",
+    "conv_transpose_output_size",
+    "conv_transpose_output_size_expr",
+    "cost_timings",
     "count_parameters",
+    "cutmix_box_from_pixels",
+    "dead_units",
+    "DeadUnits",
+    "deep_mlp",
     "derivative",
     "DIGITS_CLASSES",
     "digits_loaders",
@@ -90,39 +153,69 @@ __all__ = [
     "DigitsLoaders",
     "DigitsSplit",
     "draw_broadcast",
+    "draw_graph",
     "draw_memory_layout",
     "draw_storage",
     "draw_tensor",
     "evaluate",
     "Evaluation",
     "EXAMPLE_PARAMS",
+    "expected_calibration_error",
     "FAMILIES",
     "fit",
+    "format_graph",
     "gaussian_expectation",
     "get_activation",
     "get_device",
     "glu_jacobian",
     "glue",
+    "GraphNode",
+    "HandAdam",
+    "HandAdamW",
+    "HandOptimizer",
+    "HandRMSprop",
+    "HandSGD",
     "History",
+    "ImageCSVDataset",
     "JACOBIAN_NAMES",
     "JacobianCheck",
     "kink_report",
     "KinkReport",
+    "layer_gradient_norms",
+    "LayerStats",
+    "load_checkpoint",
     "load_digits_tensors",
     "log_softmax_jacobian",
+    "LrSearch",
+    "mixing_collate",
+    "mixup_lambda_from_pixels",
     "mlp",
     "multidim_jacobian",
     "multidim_outputs",
     "multihead_attention",
     "NON_DEFAULT_PARAMS",
+    "OptimizerComparison",
+    "pad_collate",
+    "PaddedBatch",
     "Param",
     "plot_activation",
+    "plot_family",
     "prelu_weight_derivative",
+    "property_table",
+    "quadratic_bowl",
+    "recording_outputs",
+    "rng_state",
+    "rosenbrock",
+    "run_trajectory",
+    "same_padding",
+    "save_checkpoint",
     "seed_worker",
+    "set_rng_state",
     "set_seed",
     "show_activation",
     "show_images",
     "small_cnn",
+    "soft_label_text",
     "softmax_jacobian",
     "softmin_jacobian",
     "time_it",
@@ -132,9 +225,11 @@ __all__ = [
     "to_numpy",
     "train_epoch",
     "true_derivative",
+    "tune_lr",
     "ulp_distance",
     "ulp_error",
     "UlpReport",
     "use_book_style",
+    "write_digit_images",
     "__version__",
 ]

@@ -93,10 +93,12 @@ def digits_split(
 
 
 def seed_worker(worker_id: int) -> None:
-    """Seed NumPy and ``random`` inside a DataLoader worker from PyTorch's per-worker seed.
+    """Seed NumPy's global generator and ``random`` in a DataLoader worker from its torch seed.
 
-    Pass it as ``DataLoader(..., worker_init_fn=tc.seed_worker)`` so that workers do not all draw
-    the same "random" numbers. Introduced in chapter 2.
+    This is the recipe of PyTorch's reproducibility notes (``worker_init_fn=tc.seed_worker``).
+    PyTorch 1.9 and later already seed both per worker, so it mainly documents intent; it does
+    not reach a generator the dataset owns, which chapter 2 shows how to reseed.
+    Introduced in chapter 2.
     """
     worker_seed = torch.initial_seed() % 2**32
     np.random.seed(worker_seed)
