@@ -41,25 +41,33 @@ def objectives_block(root: Path = ROOT) -> str:
         cell = next((c for c in notebook.cells if c.source.startswith("## Learning objectives")), None)
         if cell is None:
             continue
-        bullets = [line for line in cell.source.splitlines() if line.startswith("- ")]
+        bullets: list[str] = []
+        for line in cell.source.splitlines():
+            if line.startswith("- "):
+                bullets.append(line)
+            elif line.startswith("  ") and bullets:  # a bullet's continuation line
+                bullets[-1] += " " + line.strip()
         parts.append(f"**[{_title(notebook)}]({_link(path, root)})**\n\n" + "\n".join(bullets))
     return "\n\n".join(parts)
 
 
 def exercises_block(root: Path = ROOT) -> str:
-    """Return a Markdown table of every exercise: chapter, link, and its first sentence."""
-    rows = ["| chapter | exercise | task (first sentence) |", "|---|---|---|"]
+    """Return, per chapter, a Markdown table of its exercises: a link and the task's opening."""
+    parts = []
     for path in toc_notebooks(root):
         notebook = nbformat.read(path, as_version=4)
-        for number, match in enumerate(
-            (m for c in notebook.cells if c.cell_type == "markdown" for m in _EXERCISE.finditer(c.source)),
-            start=1,
-        ):
+        matches = [
+            m for c in notebook.cells if c.cell_type == "markdown" for m in _EXERCISE.finditer(c.source)
+        ]
+        if not matches:
+            continue
+        rows = [f"**{_title(notebook)}**", "", "| exercise | task (opening) |", "|---|---|"]
+        for match in matches:
             text = " ".join(match["body"].split())
-            first = re.split(r"(?<=[.?!:])\s", text, maxsplit=1)[0].replace("|", "\\|")
-            label = match["label"]
-            rows.append(f"| {_title(notebook)} | {{ref}}`{number} <{label}>` | {first} |")
-    return "\n".join(rows)
+            opening = " ".join(re.split(r"(?<=[.?!])\s", text)[:2]).replace("|", "\\|")
+            rows.append(f"| {{ref}}`{match['label']}` | {opening} |")
+        parts.append("\n".join(rows))
+    return "\n\n".join(parts)
 
 
 def render(text: str, root: Path = ROOT) -> str:

@@ -36,3 +36,25 @@ def test_bad_arguments_name_what_is_expected(kwargs, message):
     expr = kwargs.pop("expr")
     with pytest.raises((TypeError, ValueError), match=message):
         tc.gaussian_expectation(expr, **kwargs)
+
+
+def test_a_jump_away_from_zero_is_integrated_exactly_when_named_as_a_breakpoint():
+    # Threshold(0.1, 20): E f(Z) = 20 Φ(0.1) + φ(0.1); a single split at 0 misses the jump.
+    import math
+
+    import torchcourse as tc
+
+    expr = tc.get_activation("Threshold").expr(threshold=0.1, value=20.0)
+    phi = math.exp(-0.005) / math.sqrt(2 * math.pi)
+    exact = 20 * 0.5 * (1 + math.erf(0.1 / math.sqrt(2))) + phi
+    assert tc.gaussian_expectation(expr, breakpoints=[0.1]) == pytest.approx(exact, rel=1e-12)
+    assert abs(tc.gaussian_expectation(expr) - exact) > 1e-4  # why the breakpoint is needed
+
+
+def test_breakpoints_must_be_finite_numbers():
+    import sympy as sp
+
+    import torchcourse as tc
+
+    with pytest.raises(ValueError, match="breakpoints must be finite"):
+        tc.gaussian_expectation(sp.Symbol("x"), breakpoints=[float("inf")])

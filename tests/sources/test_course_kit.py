@@ -25,7 +25,7 @@ def test_every_exercise_label_is_listed():
         for cell in nbformat.read(path, 4).cells:
             for line in cell.source.splitlines():
                 if line.startswith(":label: ") and "-ex-" in line:
-                    assert f"<{line.removeprefix(':label: ')}>`" in text
+                    assert f"{{ref}}`{line.removeprefix(':label: ')}`" in text
 
 
 def test_missing_markers_are_reported():

@@ -63,10 +63,10 @@ def _definition(act: Activation, params: dict[str, float]) -> str:
     if act.params:
         values = ", ".join(f"${p.latex} = {params[p.name]:g}$" for p in act.params
                            if p.name in params and p.name != "num_parameters")
-        lines += [f"with {values} on this page.", ""]
+        lines += [f"with {values} in this block.", ""]
     if act.key == "SELU":
-        lines += [f"with the fixed constants $\\lambda = {float(SELU_SCALE):.10f}\\ldots$ and "
-                  f"$\\alpha = {float(SELU_ALPHA):.10f}\\ldots$.", ""]
+        lines += [f"with the fixed constants $\\lambda \\approx {float(SELU_SCALE):.10f}$ and "
+                  f"$\\alpha \\approx {float(SELU_ALPHA):.10f}$.", ""]
     lines += ["Its derivative, as sympy derives it:", "", f"$$f'(x) = {df}$$"]
     return "\n".join(lines)
 

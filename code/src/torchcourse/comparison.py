@@ -411,7 +411,7 @@ def activation_properties(key: str | Activation, **params: float) -> ActivationP
         smoothness=smoothness,
         order=order,
         switch_points=tuple(float(k) for k in points),
-        mean=gaussian_expectation(expr, digits=20),
+        mean=gaussian_expectation(expr, digits=20, breakpoints=[float(k) for k in points]),
         slope_left=_limit(outer[0], -1),
         slope_right=_limit(outer[1], 1),
         max_ignored_jump=ignored,

@@ -349,6 +349,7 @@ def draw_memory_layout(
     view: torch.Tensor,
     *,
     name: str = "view",
+    base_name: str = "base",
     fmt: str = "{:.3g}",
     fontsize: float = 10.0,
 ) -> Axes:
@@ -358,15 +359,18 @@ def draw_memory_layout(
     e.g. ``base.t()`` or ``base[:, 1]``). Each row of the view gets a colour (and a "row i"
     label); the storage cells it reads get that colour, cells it skips are faded, and an arrow joins
     consecutive elements of a row (one step of the last stride). Under each storage cell: its
-    index and, for a 2-D ``base``, its (row, col) there.
+    index and, for a 2-D ``base``, its (row, col) in ``base`` (labelled "<base_name> row,col").
     Introduced in chapter 1 (01_tensors).
     """
     _check_ax(ax)
     fmt = _check_fmt(fmt)
     base = _check_tensor(base, "base")
     view = _check_tensor(view, "view")
-    if not isinstance(name, str):
-        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    if not isinstance(name, str) or not isinstance(base_name, str):
+        raise TypeError(
+            f"name and base_name must be strings, got {type(name).__name__} and "
+            f"{type(base_name).__name__}"
+        )
     if base.ndim not in (1, 2) or not base.is_contiguous():
         raise ValueError(
             "base must be a contiguous 1-D or 2-D tensor (its storage order is then its "
@@ -438,7 +442,8 @@ def draw_memory_layout(
             ax.text(k + 0.5, y_strip - 1.85, where, ha="center", va="center", fontsize=small)
     ax.text(-0.2, y_strip - 1.3, "index", ha="right", va="center", fontsize=small)
     if base.ndim == 2:
-        ax.text(-0.2, y_strip - 1.85, "row,col", ha="right", va="center", fontsize=small)
+        ax.text(-0.2, y_strip - 1.85, f"{base_name} row,col", ha="right", va="center",
+                fontsize=small)
 
     # One arrow per step along a view row: from element j to j+1 of the row, over the strip.
     longest = 0
